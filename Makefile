@@ -1,0 +1,48 @@
+# Two entry points: `make run` serves the app, `make test` runs every test. Both install what they need.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STATE := .state
+export DJANGO_SETTINGS_MODULE ?= config.settings.base
+
+.PHONY: run test install browser worker stop status bench
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian's chromium for the Playwright tests (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+worker: install
+	@mkdir -p $(STATE)
+	@if [ -f $(STATE)/worker.pid ] && kill -0 $$(cat $(STATE)/worker.pid) 2>/dev/null; then \
+		echo "celery worker already running (pid $$(cat $(STATE)/worker.pid))"; \
+	else \
+		DJANGO_DEBUG=1 $(PY) -m celery -A config worker --detach --loglevel=INFO --concurrency=1 \
+			--pidfile=$(CURDIR)/$(STATE)/worker.pid --logfile=$(CURDIR)/$(STATE)/worker.log; \
+		echo "celery worker started; log in $(STATE)/worker.log"; \
+	fi
+
+run: install worker
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(PY) manage.py services status
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install browser
+	$(PY) -m pytest
+
+status: install
+	DJANGO_DEBUG=1 $(PY) manage.py services status
+
+stop: install
+	-@[ -f $(STATE)/worker.pid ] && kill $$(cat $(STATE)/worker.pid) 2>/dev/null; rm -f $(STATE)/worker.pid
+	DJANGO_DEBUG=1 $(PY) manage.py services stop
+
+bench: install
+	DJANGO_DEBUG=1 $(PY) bench/encoder.py

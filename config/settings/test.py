@@ -1,0 +1,27 @@
+"""Test settings: the same settings module, with the environment pointed at throwaway services.
+
+Values are set as environment defaults before base.py reads them, so Celery workers started
+by end-to-end tests inherit exactly what the test process uses.
+"""
+
+import atexit
+import os
+import tempfile
+from pathlib import Path
+
+from config import services
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("EMBEDDINGS_MODEL", "lookalike-tiny")
+os.environ.setdefault("LOOKALIKE_MEDIA_ROOT", tempfile.mkdtemp(prefix="lookalike-media-"))
+if "REDIS_URL" not in os.environ:
+    # A private server per test run: tests may flush or stop it without touching anyone's data.
+    _redis_dir = Path(tempfile.mkdtemp(prefix="lookalike-redis-"))
+    os.environ["REDIS_URL"] = services.embedded_redis_start(state_dir=_redis_dir)
+    atexit.register(services.embedded_redis_stop, state_dir=_redis_dir)
+
+from config.settings.base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
