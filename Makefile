@@ -3,7 +3,6 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STATE := .state
-export DJANGO_SETTINGS_MODULE ?= config.settings.base
 
 .PHONY: run test install browser worker stop status bench
 
