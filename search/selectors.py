@@ -103,7 +103,7 @@ def product_search(*, query: SearchQuery) -> SearchResult:
         like_product = Product.objects.filter(id=query.like_product_id, embedding__isnull=False, embedding_model=model_id).first()
         if like_product is None:
             raise QueryInvalid(code="like_unknown", field="like", message="That product is gone or has no image to compare with.")
-        vector = np.asarray(like_product.embedding.to_list(), dtype=np.float32)
+        vector = np.asarray(like_product.embedding, dtype=np.float32)
     else:
         embedded = query_embed(query=query)
         vector, cached, truncated = embedded.vector, embedded.cached, embedded.text_truncated
