@@ -145,3 +145,14 @@ def vectors_mix(*, text_vector: np.ndarray | None, photo_vector: np.ndarray | No
     norm = float(np.linalg.norm(mixed))
     # Only exactly opposite parts at w = 0.5 cancel out; the text then stands for the query.
     return mixed / norm if norm > 1e-6 else text_vector.astype(np.float32)
+
+
+def upload_read(*, upload, max_bytes: int) -> bytes:
+    """An uploaded photo's bytes, refusing an oversized one before reading it into memory."""
+    if upload.size > max_bytes:
+        raise QueryInvalid(
+            code="too_many_bytes",
+            field="photo",
+            message=f"The photo is {upload.size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB.",
+        )
+    return upload.read()

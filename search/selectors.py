@@ -76,7 +76,9 @@ def products_nearest_page(
         .order_by("distance")[:limit]
     )
     sql, params = inner.query.sql_with_params()
-    with transaction.atomic(), connection.cursor() as cursor:
+    # No savepoint inside an outer transaction: the two SET LOCAL values are the same for every
+    # search, so outliving this block until the outer transaction ends changes nothing.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('hnsw.ef_search', %s, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)",
             [str(ef_search or settings.SEARCH_HNSW_EF_SEARCH)],

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # For the API docs page's templates and static files.
+    "ninja",
     "config",
     "catalog",
     "embeddings",

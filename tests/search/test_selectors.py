@@ -137,7 +137,7 @@ def test_filtered_search_returns_exactly_k_when_enough_match(lamps_among_many, t
     lamps = [product for product in lamps_among_many if product.category == "lamp"]
     expected = [lamps[i].id for i in np.argsort([1 - np.dot(query_vector, p.embedding) / np.linalg.norm(p.embedding) for p in lamps], kind="stable")][:10]
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(2):
         products, has_next = products_nearest_page(
             vector=np.array(query_vector), k=10, filters=SearchFilters(category="lamp"), model_id=tiny_encoder.model_id, ef_search=10
         )
