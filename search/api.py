@@ -96,7 +96,7 @@ def search(
         page=page,
     )
     result = product_search(query=query)
-    return 200, {
+    return {
         "results": [
             {
                 "id": product.id,
