@@ -34,10 +34,6 @@ class SearchFilters:
     price_min: Decimal | None = None
     price_max: Decimal | None = None
 
-    @property
-    def active(self) -> bool:
-        return bool(self.category) or self.price_min is not None or self.price_max is not None
-
 
 @dataclass(frozen=True)
 class SearchQuery:

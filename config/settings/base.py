@@ -124,7 +124,7 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", default=40_000_000, minimum=1)
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", default=20 * 1024 * 1024, minimum=1)
 
 # --- Search ---
-# Chosen by bench/search.py: the smallest ef_search with recall@10 >= 0.98 at 100k products.
+# Measure with bench/search.py before changing: its recall table is per ef_search at 10k and 100k.
 SEARCH_HNSW_EF_SEARCH = env_int("SEARCH_HNSW_EF_SEARCH", default=40, minimum=1, maximum=1000)
 SEARCH_QUERY_CACHE_TTL_S = env_int("SEARCH_QUERY_CACHE_TTL_S", default=24 * 3600, minimum=1)
 # On: every hit restarts the TTL, so popular queries stay cached; off: entries expire on schedule.
