@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # For the API docs page's templates and static files.
+    "ninja",
     "config",
     "catalog",
     "embeddings",
@@ -122,8 +124,12 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", default=40_000_000, minimum=1)
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", default=20 * 1024 * 1024, minimum=1)
 
 # --- Search ---
+# Measure with bench/search.py before changing: its recall table is per ef_search at 10k and 100k.
 SEARCH_HNSW_EF_SEARCH = env_int("SEARCH_HNSW_EF_SEARCH", default=40, minimum=1, maximum=1000)
 SEARCH_QUERY_CACHE_TTL_S = env_int("SEARCH_QUERY_CACHE_TTL_S", default=24 * 3600, minimum=1)
+# On: every hit restarts the TTL, so popular queries stay cached; off: entries expire on schedule.
+SEARCH_QUERY_CACHE_TTL_REFRESH = env_bool("SEARCH_QUERY_CACHE_TTL_REFRESH", default=True)
+# Per Redis call, no retries: a slow Redis costs a search at most this, then a model call.
 SEARCH_QUERY_CACHE_TIMEOUT_S = env_float("SEARCH_QUERY_CACHE_TIMEOUT_S", default=0.005, minimum=0.0005, maximum=5)
 
 LANGUAGE_CODE = "en-us"
