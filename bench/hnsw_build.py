@@ -23,22 +23,10 @@ django.setup()
 import numpy as np  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.synthetic import DIMENSIONS, clustered_vectors  # noqa: E402
+
 PARAMETERS = ((16, 64), (16, 128), (32, 64))
 EF_SEARCH = 40
-DIMENSIONS = 512
-
-
-LATENT_DIMENSIONS = 128
-PROJECTION = np.random.default_rng(0).normal(size=(LATENT_DIMENSIONS, DIMENSIONS))
-CENTRES = np.random.default_rng(1).normal(size=(200, LATENT_DIMENSIONS))
-
-
-def _clustered(n: int, rng: np.random.Generator) -> np.ndarray:
-    # CLIP embeddings of a catalogue cluster (category, colour) and have a low intrinsic
-    # dimension; isotropic 512-d noise would make every neighbour equidistant.
-    latent = CENTRES[rng.integers(0, len(CENTRES), n)] + 0.8 * rng.normal(size=(n, LATENT_DIMENSIONS))
-    vectors = latent @ PROJECTION + 0.5 * rng.normal(size=(n, DIMENSIONS))
-    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
 
 
 def _literal(vector: np.ndarray) -> str:
@@ -51,7 +39,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100)
     args = parser.parse_args()
     rng = np.random.default_rng(7)
-    data, queries = _clustered(args.n, rng), _clustered(args.queries, rng)
+    data, queries = clustered_vectors(count=args.n, rng=rng), clustered_vectors(count=args.queries, rng=rng)
     with connection.cursor() as cursor:
         cursor.execute("CREATE EXTENSION IF NOT EXISTS vector")
         cursor.execute("DROP TABLE IF EXISTS bench_items")

@@ -24,9 +24,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 EF_SEARCH_TRIED = (10, 20, 40, 64, 100)
 RECALL_TARGET = 0.98
-CLUSTERS = 200
-# Spread of a product around its family's centre, relative to the centre's unit length.
-CLUSTER_SPREAD = 0.6
 CATEGORIES = 20
 RECALL_QUERIES = 200
 COPY_BATCH = 10_000
@@ -39,17 +36,6 @@ def _args():
     parser.add_argument("--weights", default="random")
     parser.add_argument("--repeats", type=int, default=30, help="searches per latency row (photo misses: a third)")
     return parser.parse_args()
-
-
-def _unit(rows):
-    import numpy as np
-
-    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
-
-
-def _clustered(rng, count: int, centres):
-    families = rng.integers(0, len(centres), count)
-    return _unit(centres[families] + CLUSTER_SPREAD * rng.normal(size=(count, centres.shape[1])) / np.sqrt(centres.shape[1]))
 
 
 def _catalogue_load(*, vectors, model_id: str) -> float:
@@ -142,6 +128,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from bench.synthetic import clustered_vectors
     from embeddings.selectors import encoder_get
     from search.query import query_parse
 
@@ -151,17 +138,16 @@ def main() -> None:
     encoder.load()
     model_id = encoder.model_id
     rng = np.random.default_rng(0)
-    centres = rng.normal(size=(CLUSTERS, 512))
     print(f"model {model_id}; database {settings.DATABASES['default']['NAME']}; cache timeout {settings.SEARCH_QUERY_CACHE_TIMEOUT_S * 1000:.0f} ms")
     for size in (int(part) for part in args.sizes.split(",")):
-        vectors = _clustered(rng, size, centres)
+        vectors = clustered_vectors(count=size, rng=rng)
         build_s = _catalogue_load(vectors=vectors, model_id=model_id)
         with connection.cursor() as cursor:
             cursor.execute("SELECT min(id) FROM catalog_product")
             _ID_OFFSET = cursor.fetchone()[0] - 1
         stored = vectors.astype(np.float16).astype(np.float32)
         # Rounded as PostgreSQL rounds them (to halfvec), so exact and HNSW rank the same numbers.
-        queries = _clustered(np.random.default_rng(size), RECALL_QUERIES, centres).astype(np.float16).astype(np.float32)
+        queries = clustered_vectors(count=RECALL_QUERIES, rng=np.random.default_rng(size)).astype(np.float16).astype(np.float32)
         categories = np.arange(size) % CATEGORIES
         print(f"\n== {size:,} products (HNSW build {build_s:.1f} s) ==")
         plain = _recall(stored=stored, queries=queries, model_id=model_id)
