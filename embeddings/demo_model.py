@@ -44,7 +44,7 @@ def image_pixels(*, image: Image.Image, size: int) -> np.ndarray:
     model size); tests check the equivalence. Kept as uint8 so a training pool of
     tens of thousands of images fits in a few hundred MB.
     """
-    return np.asarray(image.convert("RGB").resize((size, size), Image.Resampling.BICUBIC), dtype=np.uint8)
+    return np.array(image.convert("RGB").resize((size, size), Image.Resampling.BICUBIC), dtype=np.uint8)
 
 
 def pixels_tensor(*, pixels: np.ndarray, model) -> torch.Tensor:

@@ -94,9 +94,11 @@ def train_pool_build(*, size: int, seed: int, model, processes: int = THREADS) -
 def _batch_draw(*, pool: TrainPool, batch_size: int, rng: random.Random) -> np.ndarray:
     # Distinct attribute sets per batch: duplicates would be false negatives for the
     # image-side loss and waste batch slots.
-    sets = rng.sample(range(len(ALL_ATTRS)), min(batch_size, len(ALL_ATTRS)))
+    # Pools smaller than ALL_ATTRS (tests) lack some sets.
+    present = [i for i, rows in enumerate(pool.by_attr) if len(rows)]
+    sets = rng.sample(present, min(batch_size, len(present)))
     while len(sets) < batch_size:
-        sets.append(rng.randrange(len(ALL_ATTRS)))
+        sets.append(rng.choice(present))
     return np.array([rng.choice(pool.by_attr[s]) for s in sets])
 
 
@@ -104,6 +106,8 @@ def _soft_cross_entropy(*, logits: torch.Tensor, positives: torch.Tensor) -> tor
     """Cross-entropy against a uniform target over each row's positives; rows
     without any positive are ignored."""
     has_positive = positives.any(dim=1)
+    if not has_positive.any():  # tiny batches can lack e.g. any same-category pair
+        return logits.sum() * 0.0
     target = positives[has_positive].float()
     target = target / target.sum(dim=1, keepdim=True)
     return -(target * F.log_softmax(logits[has_positive], dim=1)).sum(dim=1).mean()
@@ -160,6 +164,33 @@ def demo_model_save(*, model, path: Path | str) -> None:
     and open_clip casts back to fp32 on load."""
     state = {k: v.detach().to(torch.float16).contiguous() for k, v in model.state_dict().items()}
     save_file(state, str(path))
+
+
+def _top10(queries: np.ndarray, corpus: np.ndarray) -> np.ndarray:
+    return np.argsort(-(queries @ corpus.T), axis=1, kind="stable")[:, :10]
+
+
+def demo_model_fp16_check(*, model, path: Path | str, seed: int = 0) -> dict:
+    """Compare the in-memory fp32 model with the fp16 file loaded through open_clip:
+    max abs difference of unit vectors and whether top-10 neighbour lists agree."""
+    from embeddings.demo_quality import images_embed, texts_embed  # avoids an import cycle
+
+    loaded, _, tokenizer = demo_model_create(pretrained=path)
+    rng = random.Random(f"fp16-check:{seed}")
+    images = [demo_image_render(attrs=rng.choice(ALL_ATTRS), seed=rng.randrange(*TRAIN_RENDER_SEEDS),
+                                size=RENDER_SIZE) for _ in range(256)]
+    texts = [demo_caption(attrs=rng.choice(ALL_ATTRS), rng=rng).text for _ in range(64)]
+    model.eval()
+    ref_images = images_embed(model=model, images=images)
+    ref_texts = texts_embed(model=model, tokenizer=tokenizer, texts=texts)
+    new_images = images_embed(model=loaded, images=images)
+    new_texts = texts_embed(model=loaded, tokenizer=tokenizer, texts=texts)
+    return {
+        "max_abs_diff_image": float(np.abs(ref_images - new_images).max()),
+        "max_abs_diff_text": float(np.abs(ref_texts - new_texts).max()),
+        "same_top10_text_to_image": float(np.mean(_top10(ref_texts, ref_images) == _top10(new_texts, new_images))),
+        "same_top10_image_to_image": float(np.mean(_top10(ref_images, ref_images) == _top10(new_images, new_images))),
+    }
 
 
 def demo_model_train(*, steps: int = STEPS, batch_size: int = BATCH_SIZE, seed: int = 1000,
@@ -229,6 +260,7 @@ def main() -> None:
     result = demo_model_train(steps=args.steps, batch_size=args.batch_size, seed=args.seed,
                               out_path=args.out, progress=report)
     print(f"saved {result.out_path}: wall {result.wall_time_s:.0f}s (pool {result.pool_time_s:.0f}s)")
+    print(f"fp16 file vs fp32 model: {demo_model_fp16_check(model=result.model, path=result.out_path)}")
 
 
 if __name__ == "__main__":

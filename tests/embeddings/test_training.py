@@ -33,7 +33,8 @@ def test_training_pixels_match_open_clip_preprocess():
 
 
 def test_tiny_training_run_lowers_the_loss():
-    result = demo_model_train(steps=30, batch_size=16, seed=1, pool_size=64)
+    # ~0.2 s/step at this size: dominated by AdamW over the 6.3M-entry token embedding.
+    result = demo_model_train(steps=20, batch_size=16, seed=2, pool_size=64)
     assert np.mean(result.losses[-5:]) < np.mean(result.losses[:5])
 
 
@@ -45,14 +46,19 @@ def test_saved_weights_load_through_open_clip_with_same_vectors(tmp_path):
     open_clip.add_model_config(str(MODEL_CONFIG_DIR))
     loaded, _, _ = open_clip.create_model_and_transforms(MODEL_NAME, pretrained=str(path))
     # The file is fp16 on purpose (size limit), so the reference is the in-memory
-    # model rounded to fp16 the same way.
+    # model rounded to fp16 the same way: its weights must come back bit for bit.
     model.half().float().eval()
+    reference, restored = model.state_dict(), loaded.state_dict()
+    assert reference.keys() == restored.keys()
+    assert all(torch.equal(reference[k], restored[k]) for k in reference)
     images = [demo_image_render(attrs=DemoAttrs(category="cap", colour=c, pattern="solid"), seed=1, size=64)
               for c in ("red", "blue")]
-    assert np.array_equal(images_embed(model=model, images=images), images_embed(model=loaded, images=images))
+    # Same weights; only float summation order may differ between the two modules.
+    np.testing.assert_allclose(images_embed(model=model, images=images),
+                               images_embed(model=loaded, images=images), atol=1e-6)
     texts = ["red mug", "blue cap"]
-    assert np.array_equal(texts_embed(model=model, tokenizer=tokenizer, texts=texts),
-                          texts_embed(model=loaded, tokenizer=tokenizer, texts=texts))
+    np.testing.assert_allclose(texts_embed(model=model, tokenizer=tokenizer, texts=texts),
+                               texts_embed(model=loaded, tokenizer=tokenizer, texts=texts), atol=1e-6)
 
 
 @pytest.fixture(scope="module")
