@@ -27,12 +27,13 @@ from embeddings.demo_model import (
 ALL_ATTRS: tuple[DemoAttrs, ...] = tuple(
     DemoAttrs(category=c, colour=k, pattern=p) for c in CATEGORIES for k in COLOURS for p in PATTERNS)
 
-# Batch 256 at 48 px input costs ~0.6-0.9 s/step on the 2-core dev CPU (more when
-# the CPU is shared); 528 attribute sets let a 256 batch hold each set at most once.
+# Batch 256 at 48 px input measured ~1.1 s/step on the 2-core dev CPU (up to 3 s/step
+# while other jobs share it), so 600 steps take ~12 min; 528 attribute sets let a
+# 256 batch hold each set at most once.
 BATCH_SIZE = 256
 STEPS = 600
 # Rendering costs ~7 ms per 128 px image per core; 12k images (~23 per attribute
-# set, ~85 MB as uint8 48 px) render in ~1 min on 2 processes.
+# set, 85 MB as uint8 48 px) render in ~50 s on 2 processes.
 POOL_SIZE = 12_288
 LEARNING_RATE = 1e-3
 WEIGHT_DECAY = 0.05
@@ -195,14 +196,12 @@ def demo_model_fp16_check(*, model, path: Path | str, seed: int = 0) -> dict:
 
 def demo_model_train(*, steps: int = STEPS, batch_size: int = BATCH_SIZE, seed: int = 1000,
                      out_path: Path | str | None = None, pool_size: int = POOL_SIZE,
-                     progress: Callable[[TrainProgress], None] | None = None,
-                     model=None) -> TrainResult:
-    """Train lookalike-demo from scratch (or continue `model`) and optionally save it."""
+                     progress: Callable[[TrainProgress], None] | None = None) -> TrainResult:
+    """Train lookalike-demo from scratch and optionally save it (fp16 safetensors)."""
     torch.set_num_threads(THREADS)
-    torch.manual_seed(seed)
+    torch.manual_seed(seed)  # before creation: the random init is part of the run
     started = time.monotonic()
-    fresh_model, _, tokenizer = demo_model_create()
-    model = model or fresh_model
+    model, _, tokenizer = demo_model_create()
     pool = train_pool_build(size=pool_size, seed=seed, model=model)
     pool_time = time.monotonic() - started
 
