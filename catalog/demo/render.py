@@ -11,7 +11,7 @@ from catalog.demo.shapes import SHAPES, Primitive
 from catalog.demo.vocabulary import CATEGORIES, COLOURS, PATTERNS
 
 # Shapes are drawn at twice the output size and downsampled, which anti-aliases
-# edges; 2x is enough at 64-128 px and keeps a 128 px render around 2 ms.
+# edges; 2x is enough at 64-128 px and keeps a 128 px render around 7 ms.
 SUPERSAMPLE = 2
 
 NEUTRALS: dict[str, tuple[int, int, int]] = {
