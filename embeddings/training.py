@@ -4,7 +4,6 @@ Pure functions, no Django: the `train_demo_model` management command calls
 `demo_model_train` and only adds argument parsing and output.
 """
 
-import argparse
 import math
 import random
 import time
@@ -242,25 +241,3 @@ def demo_model_train(*, steps: int = STEPS, batch_size: int = BATCH_SIZE, seed: 
     return TrainResult(model=model, out_path=Path(out_path) if out_path else None, steps=steps,
                        batch_size=batch_size, seed=seed, losses=losses,
                        wall_time_s=time.monotonic() - started, pool_time_s=pool_time)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Train the lookalike-demo model from scratch.")
-    parser.add_argument("--steps", type=int, default=STEPS)
-    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
-    parser.add_argument("--seed", type=int, default=1000)
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args()
-
-    def report(p: TrainProgress) -> None:
-        if p.step == 1 or p.step % 25 == 0 or p.step == p.steps:
-            print(f"step {p.step}/{p.steps} loss {p.loss:.3f} elapsed {p.elapsed_s:.0f}s", flush=True)
-
-    result = demo_model_train(steps=args.steps, batch_size=args.batch_size, seed=args.seed,
-                              out_path=args.out, progress=report)
-    print(f"saved {result.out_path}: wall {result.wall_time_s:.0f}s (pool {result.pool_time_s:.0f}s)")
-    print(f"fp16 file vs fp32 model: {demo_model_fp16_check(model=result.model, path=result.out_path)}")
-
-
-if __name__ == "__main__":
-    main()
