@@ -4,7 +4,9 @@ import enum
 import hashlib
 import io
 import logging
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +40,7 @@ class ImportOutcome(enum.Enum):
     RAN = "ran"
     BUSY = "busy"
     FINISHED_BEFORE = "finished before"
+    GONE = "gone"
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,10 @@ def catalog_import(*, job_id: int) -> ImportOutcome:
     with _job_lock(job_id=job_id) as locked:
         if not locked:
             return ImportOutcome.BUSY
-        job = ImportJob.objects.get(pk=job_id)
+        job = ImportJob.objects.filter(pk=job_id).first()
+        if job is None:
+            logger.warning("import job %s vanished; skipped", job_id)
+            return ImportOutcome.GONE
         if job.status != ImportJob.Status.PENDING:
             if job.status != ImportJob.Status.IMPORTING:
                 return ImportOutcome.FINISHED_BEFORE
@@ -74,23 +80,18 @@ def catalog_import(*, job_id: int) -> ImportOutcome:
     return ImportOutcome.RAN
 
 
-class _job_lock:
+@contextmanager
+def _job_lock(*, job_id: int) -> Iterator[bool]:
     """A session advisory lock: held while the import runs, gone with a killed worker's connection."""
-
-    def __init__(self, *, job_id: int):
-        self.job_id = job_id
-        self.locked = False
-
-    def __enter__(self) -> bool:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_ADVISORY_LOCK_CLASS, self.job_id])
-            self.locked = cursor.fetchone()[0]
-        return self.locked
-
-    def __exit__(self, *exc) -> None:
-        if self.locked:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_ADVISORY_LOCK_CLASS, job_id])
+        locked = cursor.fetchone()[0]
+    try:
+        yield locked
+    finally:
+        if locked:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_ADVISORY_LOCK_CLASS, self.job_id])
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_ADVISORY_LOCK_CLASS, job_id])
 
 
 def _job_restart(*, job: ImportJob) -> None:

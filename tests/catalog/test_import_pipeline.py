@@ -158,3 +158,12 @@ def test_a_killed_import_attempt_is_rerun_from_a_clean_count(tmp_path):
     assert _counts(job) == {"status": "done", "total": 2, "done": 2, "failed": 0, "created": 2, "updated": 0, "unchanged": 0, "embedded": 2}
     assert job.failures.count() == 0
     assert job.batches.exclude(status="done").count() == 0
+
+
+def test_a_finished_or_vanished_job_is_not_run_again():
+    from catalog.imports.pipeline import ImportOutcome, catalog_import
+
+    job = ImportJob.objects.create(source_name="c.zip", status=ImportJob.Status.DONE)
+
+    assert catalog_import(job_id=job.pk) is ImportOutcome.FINISHED_BEFORE
+    assert catalog_import(job_id=job.pk + 1) is ImportOutcome.GONE
