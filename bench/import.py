@@ -91,6 +91,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="lookalike-bench-"))
     warm = catalogue_zip(work / "warm.zip", rows=product_rows(count=batch_size, start=1_000_000), image_size=IMAGE_SIZE)
     timed = catalogue_zip(work / "bench.zip", rows=product_rows(count=args.n), image_size=IMAGE_SIZE)
+    # Raw throughput before and after the import (never beside it), averaged: on a shared
+    # machine the CPU available drifts during a run.
+    raw_before = _raw_throughput(count=args.raw_n, batch_size=batch_size)
     worker = CeleryWorker(env=worker_env(database_name=settings.DATABASES["default"]["NAME"]), log_dir=work, pool="solo")
     try:
         worker.wait_ready()
@@ -102,8 +105,7 @@ def main() -> None:
     assert job.embedded == args.n, f"embedded {job.embedded} of {args.n}: {job.status} {job.error}"
     timings = [batch.timings for batch in EmbeddingBatch.objects.filter(job=job)]
     stage = {key: sum(t[key] for t in timings) for key in ("read_decode_s", "preprocess_s", "model_s", "wait_s", "db_write_s")}
-    # The raw measurement runs after the worker stopped, so the two never share the CPU.
-    raw_s, model_only_s = _raw_throughput(count=args.raw_n, batch_size=batch_size)
+    raw_s, model_only_s = (sum(pair) / 2 for pair in zip(raw_before, _raw_throughput(count=args.raw_n, batch_size=batch_size), strict=True))
     end_to_end = args.n / wall_s
     print(f"model {encoder_get().model_id}, batch {batch_size}, decode threads {settings.EMBEDDINGS_DECODE_THREADS}, "
           f"{args.n} images {IMAGE_SIZE[0]}x{IMAGE_SIZE[1]} JPEG in a ZIP")
@@ -112,6 +114,7 @@ def main() -> None:
     print(f"{'raw encoder: model only':<44}{model_only_s:>10.1f}{model_only_s / raw_s * 100:>8.0f}%")
     print(f"{'end to end: upload -> all vectors written':<44}{end_to_end:>10.1f}{end_to_end / raw_s * 100:>8.0f}%")
     print(f"{'  (job images_per_second, from job start)':<44}{job.images_per_second:>10.1f}{job.images_per_second / raw_s * 100:>8.0f}%")
+    print(f"{'model busy share of the import wall time':<44}{stage['model_s'] / wall_s * 100:>18.0f}%")
     print(f"\nstage (summed over {len(timings)} batches)       seconds   ms/image")
     for key, label in (("read_decode_s", "read + decode"), ("preprocess_s", "preprocess"), ("model_s", "model"),
                        ("wait_s", "model waiting for pixels"), ("db_write_s", "database write")):

@@ -129,3 +129,26 @@ def products_embed_stale(*, force: bool = False) -> list[EmbeddingBatch]:
             # Forcing means: these vectors no longer count as current, so the batches rewrite them.
             Product.objects.filter(pk__in=ids).update(embedding_image_sha256="")
         return embedding_batches_queue(product_ids=ids, model_id=model_id)
+
+
+def embedding_batches_requeue(*, older_than_s: float) -> list[int]:
+    """Re-send pending batches older than `older_than_s` that no worker holds; returns their ids.
+
+    Redis's transport can lose a task that a worker had taken off the queue but not yet
+    recorded as unacknowledged when it was killed. A re-sent batch that turns out to be
+    still queued costs its duplicate one SELECT (it finds the batch done).
+    """
+    from embeddings.tasks import embedding_batch_task  # tasks import services: queue lazily to avoid the cycle
+
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_s)
+    with transaction.atomic():
+        ids = list(
+            EmbeddingBatch.objects.select_for_update(skip_locked=True)
+            .filter(status=EmbeddingBatch.Status.PENDING, created_at__lt=cutoff)
+            .values_list("id", flat=True)
+        )
+        for batch_id in ids:
+            transaction.on_commit(partial(embedding_batch_task.delay, batch_id))
+    if ids:
+        logger.warning("re-sent %d abandoned embedding batches", len(ids))
+    return ids

@@ -80,6 +80,24 @@ def catalog_import(*, job_id: int) -> ImportOutcome:
     return ImportOutcome.RAN
 
 
+def import_jobs_requeue(*, older_than_s: float) -> list[int]:
+    """Re-send unfinished imports older than `older_than_s` that no worker is running (see embedding_batches_requeue)."""
+    from catalog.tasks import catalog_import_task  # tasks import this module: queue lazily to avoid the cycle
+
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_s)
+    unfinished = ImportJob.objects.filter(status__in=[ImportJob.Status.PENDING, ImportJob.Status.IMPORTING], created_at__lt=cutoff)
+    abandoned = []
+    for job_id in unfinished.values_list("id", flat=True):
+        with _job_lock(job_id=job_id) as free:
+            if free:
+                abandoned.append(job_id)
+    for job_id in abandoned:
+        catalog_import_task.delay(job_id)
+    if abandoned:
+        logger.warning("re-sent %d abandoned import jobs", len(abandoned))
+    return abandoned
+
+
 @contextmanager
 def _job_lock(*, job_id: int) -> Iterator[bool]:
     """A session advisory lock: held while the import runs, gone with a killed worker's connection."""

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from catalog.models import EmbeddingBatch, ImportJob, Product
 from catalog.services import import_job_create
-from tests.support.catalogue import catalogue_zip, image_bytes, manifest_csv, product_rows
+from tests.support.catalogue import catalogue_zip, image_bytes, product_rows
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -167,3 +167,21 @@ def test_a_finished_or_vanished_job_is_not_run_again():
 
     assert catalog_import(job_id=job.pk) is ImportOutcome.FINISHED_BEFORE
     assert catalog_import(job_id=job.pk + 1) is ImportOutcome.GONE
+
+
+def test_an_abandoned_import_is_re_sent_and_runs(tmp_path):
+    from django.utils import timezone
+
+    from catalog.imports.pipeline import import_jobs_requeue
+
+    path = catalogue_zip(tmp_path / "c.zip", rows=product_rows(count=2))
+    job = ImportJob(source_name="c.zip")
+    job.source.save("c.zip", ContentFile(path.read_bytes()), save=False)
+    job.save()
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timezone.timedelta(seconds=60))
+    ImportJob.objects.create(source_name="recent.zip")
+
+    assert import_jobs_requeue(older_than_s=30) == [job.pk]
+
+    job.refresh_from_db()
+    assert (job.status, job.done) == ("done", 2)

@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
 
 from catalog.models import EmbeddingBatch, ImportJob, Product
 from catalog.services import import_job_create
@@ -33,6 +34,13 @@ def _counts(job: ImportJob) -> dict:
 def _embeddings_written() -> Counter:
     """How many finished batches wrote each product's vector (exactly once is the contract)."""
     return Counter(pk for ids in EmbeddingBatch.objects.filter(status="done").values_list("embedded_ids", flat=True) for pk in ids)
+
+
+def _a_batch_is_being_embedded(job: ImportJob) -> bool:
+    """True while a worker holds a pending batch's row lock, i.e. is inside embedding_batch_run."""
+    with transaction.atomic():
+        pending = EmbeddingBatch.objects.filter(job=job, status="pending")
+        return pending.count() > len(pending.select_for_update(skip_locked=True).values_list("id", flat=True))
 
 
 def test_fifty_images_import_through_a_worker_then_reimport_is_a_no_op(tmp_path, celery_workers):
@@ -69,13 +77,13 @@ def test_a_worker_killed_mid_import_loses_nothing_and_embeds_nothing_twice(tmp_p
     path = catalogue_zip(tmp_path / "c.zip", rows=product_rows(count=60), image_size=(800, 600))
     job = import_job_create(file=ContentFile(path.read_bytes()), name=path.name)
     deadline = time.monotonic() + JOB_TIMEOUT_S
-    while EmbeddingBatch.objects.filter(job=job, status="done").count() < 2:
+    while EmbeddingBatch.objects.filter(job=job, status="done").count() < 2 or not _a_batch_is_being_embedded(job):
         assert time.monotonic() < deadline
         time.sleep(0.01)
 
     first.kill()
     killed_with = EmbeddingBatch.objects.filter(job=job, status="done").count()
-    # A starting worker checks for abandoned tasks at once, then only every ~100 s.
+    # A starting worker looks for abandoned work at once (Redis, then Lookalike's own check), then only every ~100 s.
     time.sleep(visibility_timeout_s + 1)
     celery_workers(**env)
     while not job.is_finished:

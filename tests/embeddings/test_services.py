@@ -1,7 +1,6 @@
 import threading
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection, transaction
 
@@ -93,3 +92,19 @@ def test_embed_products_queues_missing_and_other_model_vectors_and_force_queues_
 
     written = [ids for ids in EmbeddingBatch.objects.order_by("id").values_list("embedded_ids", flat=True)]
     assert written == [[p.pk for p in products], [products[0].pk], [p.pk for p in products]]
+
+
+def test_abandoned_pending_batches_are_re_sent_and_held_or_recent_ones_are_not(tiny_encoder):
+    from django.utils import timezone
+
+    from embeddings.services import embedding_batches_requeue
+
+    old = timezone.now() - timezone.timedelta(seconds=60)
+    abandoned = EmbeddingBatch.objects.create(product_ids=[_product_with_image(1).pk], model_id=tiny_encoder.model_id)
+    recent = EmbeddingBatch.objects.create(product_ids=[_product_with_image(2).pk], model_id=tiny_encoder.model_id)
+    done = EmbeddingBatch.objects.create(product_ids=[], model_id=tiny_encoder.model_id, status="done")
+    EmbeddingBatch.objects.filter(pk__in=[abandoned.pk, done.pk]).update(created_at=old)
+
+    assert embedding_batches_requeue(older_than_s=30) == [abandoned.pk]
+
+    assert list(EmbeddingBatch.objects.order_by("id").values_list("status", flat=True)) == ["done", "pending", "done"]
