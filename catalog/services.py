@@ -54,6 +54,8 @@ def import_job_progress_add(
 def import_job_fail(*, job_id: int, error: str) -> ImportJob:
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.is_finished:
+            return job
         job.error = error
         _job_finish(job=job, status=ImportJob.Status.FAILED)
     return job

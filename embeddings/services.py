@@ -11,7 +11,8 @@ from django.utils import timezone
 from pgvector import HalfVector
 
 from catalog.models import EmbeddingBatch, Product
-from catalog.services import import_job_progress_add
+from catalog.services import import_job_fail, import_job_progress_add
+from embeddings.encoder import EncoderLoadError
 from embeddings.pipeline import images_embed
 from embeddings.selectors import encoder_get
 
@@ -25,6 +26,7 @@ class BatchOutcome(enum.Enum):
     ALREADY_DONE = "already done"
     GONE = "gone"
     STALE = "model changed"
+    NO_MODEL = "model cannot load"
 
 
 def embedding_batches_queue(*, product_ids: list[int], model_id: str, job_id: int | None = None) -> list[EmbeddingBatch]:
@@ -48,6 +50,10 @@ def embedding_batch_run(*, batch_id: int) -> BatchOutcome:
     the redelivered task starts clean; a batch already done is never written again.
     """
     encoder = encoder_get()
+    try:
+        encoder.load()
+    except EncoderLoadError as error:
+        return _batch_model_missing(batch_id=batch_id, error=error)
     with transaction.atomic():
         batch = EmbeddingBatch.objects.select_for_update(skip_locked=True).filter(pk=batch_id).first()
         if batch is None:
@@ -96,6 +102,15 @@ def embedding_batch_run(*, batch_id: int) -> BatchOutcome:
             )
     logger.info("embedding batch %s: %d written, %d failed, %s", batch_id, len(written_products), len(result.errors), batch.timings)
     return BatchOutcome.WRITTEN
+
+
+def _batch_model_missing(*, batch_id: int, error: EncoderLoadError) -> BatchOutcome:
+    """Fail the batch's import where staff will see why; the batch stays pending for a fixed worker."""
+    logger.error("embedding batch %s: %s", batch_id, error)
+    job_id = EmbeddingBatch.objects.filter(pk=batch_id).values_list("job_id", flat=True).first()
+    if job_id is not None:
+        import_job_fail(job_id=job_id, error=f"A worker cannot load the embedding model, so images are not embedded: {error}")
+    return BatchOutcome.NO_MODEL
 
 
 def _batch_stale(*, batch: EmbeddingBatch, model_id: str) -> BatchOutcome:

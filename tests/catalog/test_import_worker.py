@@ -91,11 +91,12 @@ def test_a_worker_killed_mid_import_loses_nothing_and_embeds_nothing_twice(tmp_p
         time.sleep(0.2)
         job.refresh_from_db()
 
-    # It died holding a batch: it had received one more batch task than it finished.
+    # It died holding a batch (the loop above saw its row lock held): a batch task it took never finished.
+    # (More than one can be unfinished: the probe's own brief lock can send a batch to retry later.)
     log = first.log()
     received = set(re.findall(r"embedding_batch_task\[([0-9a-f-]+)\] received", log))
     succeeded = set(re.findall(r"embedding_batch_task\[([0-9a-f-]+)\] succeeded", log))
-    assert len(received - succeeded) == 1
+    assert received - succeeded
     assert killed_with < 10
     assert _counts(job) == {"status": "done", "total": 60, "done": 60, "failed": 0, "created": 60, "updated": 0, "unchanged": 0, "embedded": 60}
     assert _embeddings_written() == Counter(Product.objects.values_list("id", flat=True))

@@ -108,3 +108,25 @@ def test_abandoned_pending_batches_are_re_sent_and_held_or_recent_ones_are_not(t
     assert embedding_batches_requeue(older_than_s=30) == [abandoned.pk]
 
     assert list(EmbeddingBatch.objects.order_by("id").values_list("status", flat=True)) == ["done", "pending", "done"]
+
+
+@pytest.fixture
+def unloadable_model(settings, tmp_path):
+    from embeddings.selectors import encoder_get
+
+    settings.EMBEDDINGS_WEIGHTS = str(tmp_path / "missing.safetensors")
+    encoder_get.cache_clear()
+    yield
+    encoder_get.cache_clear()
+
+
+def test_a_worker_that_cannot_load_the_model_fails_the_import_with_the_reason(unloadable_model):
+    job = ImportJob.objects.create(source_name="c.zip", status="embedding", total=1)
+    batch = EmbeddingBatch.objects.create(job=job, product_ids=[_product_with_image(1).pk], model_id="any")
+
+    assert embedding_batch_run(batch_id=batch.pk) is BatchOutcome.NO_MODEL
+
+    job.refresh_from_db()
+    batch.refresh_from_db()
+    assert (job.status, batch.status) == ("failed", "pending")
+    assert job.error.startswith("A worker cannot load the embedding model, so images are not embedded: could not load embedding model 'lookalike-tiny'")
