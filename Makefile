@@ -28,8 +28,10 @@ worker: install
 		echo "celery worker started; log in $(STATE)/worker.log"; \
 	fi
 
-run: install worker
+# Migrate before the worker starts: on start it looks for abandoned imports in the database.
+run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	@$(MAKE) --no-print-directory worker
 	DJANGO_DEBUG=1 $(PY) manage.py services status
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 

@@ -1,3 +1,4 @@
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from pgvector.django import HalfVectorField, HnswIndex
 
@@ -51,3 +52,81 @@ class Product(models.Model):
     @property
     def is_embedding_current(self) -> bool:
         return bool(self.embedding_model) and bool(self.image_sha256) and self.embedding_image_sha256 == self.image_sha256
+
+
+class ImportJob(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        IMPORTING = "importing", "Importing"
+        EMBEDDING = "embedding", "Embedding"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    source = models.FileField(upload_to="imports/", max_length=300)
+    source_name = models.CharField(max_length=300)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    # A whole-file problem (zip-slip, no manifest, over a limit): nothing was imported.
+    error = models.TextField(blank=True)
+    # Rows in the manifest; a row is done once its product is stored and, if it has an
+    # image, embedded. done + failed == total finishes the job.
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    embedded = models.PositiveIntegerField(default=0)
+    images_per_second = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} of {self.source_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ImportFailure(models.Model):
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="failures")
+    # The manifest line (CSV header is line 1); null for a failure after the row was read.
+    row = models.PositiveIntegerField(null=True)
+    sku = models.CharField(max_length=200, blank=True)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["row", "id"]
+
+
+class EmbeddingBatch(models.Model):
+    """One embedding task's product ids; its row lock is the claim on the work.
+
+    The task holds `SELECT ... FOR UPDATE SKIP LOCKED` on this row while it embeds and
+    marks it done in the transaction that writes the vectors, so a killed worker's claim
+    ends with its connection and a batch is written at most once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DONE = "done", "Done"
+        STALE = "stale", "Model changed; not written"
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, null=True, blank=True, related_name="batches")
+    product_ids = ArrayField(models.BigIntegerField())
+    # The model the batch was queued for: a worker running another one must not write.
+    model_id = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    # Which products this batch actually wrote a vector for (the rest were already current).
+    embedded_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    # Seconds per stage (read_decode, preprocess, model, wait, db_write) of the run that wrote it.
+    timings = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]

@@ -55,3 +55,32 @@ def page(browser):
     opened.set_default_timeout(15_000)
     yield opened
     context.close()
+
+
+@pytest.fixture
+def celery_workers(transactional_db, tmp_path):
+    """Start real Celery workers: `celery_workers(**env)`; tasks sent from the test go to the broker.
+
+    Needs django_db(transaction=True): the worker is another process and sees only committed rows.
+    """
+    from django.db import connection
+
+    from config.celery import app
+    from tests.support.workers import CeleryWorker, worker_env
+
+    started: list[CeleryWorker] = []
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    app.control.purge()
+
+    def start(**env: str) -> CeleryWorker:
+        worker = CeleryWorker(env=worker_env(database_name=connection.settings_dict["NAME"], **env), log_dir=tmp_path)
+        started.append(worker)
+        worker.wait_ready()
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+    app.control.purge()
+    app.conf.task_always_eager = eager
