@@ -3,6 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STATE := .state
+# `make run` serves the demo world: the demo model, in debug mode, on this machine only.
+RUN_ENV := DJANGO_DEBUG=1 EMBEDDINGS_MODEL=$(or $(EMBEDDINGS_MODEL),lookalike-demo)
+URL := http://127.0.0.1:8000
 
 .PHONY: run test install browser worker stop status bench
 
@@ -23,17 +26,20 @@ worker: install
 	@if [ -f $(STATE)/worker.pid ] && kill -0 $$(cat $(STATE)/worker.pid) 2>/dev/null; then \
 		echo "celery worker already running (pid $$(cat $(STATE)/worker.pid))"; \
 	else \
-		DJANGO_DEBUG=1 $(PY) -m celery -A config worker --detach --loglevel=INFO --concurrency=1 \
+		$(RUN_ENV) $(PY) -m celery -A config worker --detach --loglevel=INFO --concurrency=1 \
 			--pidfile=$(CURDIR)/$(STATE)/worker.pid --logfile=$(CURDIR)/$(STATE)/worker.log; \
 		echo "celery worker started; log in $(STATE)/worker.log"; \
 	fi
 
 # Migrate before the worker starts: on start it looks for abandoned imports in the database.
 run: install
-	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	$(RUN_ENV) $(PY) manage.py migrate --no-input
 	@$(MAKE) --no-print-directory worker
-	DJANGO_DEBUG=1 $(PY) manage.py services status
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	$(RUN_ENV) $(PY) manage.py staff_ensure
+	$(RUN_ENV) $(PY) manage.py demo_load
+	$(RUN_ENV) $(PY) manage.py services status
+	@echo "Lookalike is at $(URL)/  (staff admin: $(URL)/admin/)"
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install browser
 	$(PY) -m pytest

@@ -1,9 +1,11 @@
+from pathlib import Path
+
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from catalog.models import ImportFailure, ImportJob
+from catalog.models import ImportFailure, ImportJob, Product
 
 
 def import_job_create(*, file: File, name: str) -> ImportJob:
@@ -68,3 +70,33 @@ def _job_finish(*, job: ImportJob, status: str) -> None:
     seconds = (job.finished_at - started).total_seconds()
     job.images_per_second = job.embedded / seconds if job.embedded and seconds > 0 else None
     job.save(update_fields=["status", "error", "finished_at", "images_per_second"])
+
+
+DEMO_SKU_PREFIX = "DEMO-"
+
+
+def demo_catalog_import(*, count: int, seed: int, folder: Path, model_id: str) -> ImportJob | None:
+    """Queue the generated demo catalogue through the real import pipeline.
+
+    Returns the job to watch: a running demo import if there is one, else a new one; None
+    when `count` demo products already carry vectors from `model_id`, so a second
+    `make run` starts in seconds.
+    """
+    from catalog.demo import demo_catalog_write_zip
+
+    name = f"demo-catalog-seed{seed}-{count}.zip"
+    running = ImportJob.objects.filter(source_name=name).exclude(status__in=[ImportJob.Status.DONE, ImportJob.Status.FAILED]).first()
+    if running is not None:
+        return running
+    current = Product.objects.filter(sku__startswith=DEMO_SKU_PREFIX, embedding_model=model_id).count()
+    if current >= count:
+        return None
+    archive = folder / name
+    if not archive.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = archive.with_suffix(".partial")
+        demo_catalog_write_zip(path=partial, count=count, seed=seed)
+        # Renamed only once complete: an interrupted run never leaves a truncated archive to reuse.
+        partial.rename(archive)
+    with archive.open("rb") as handle:
+        return import_job_create(file=File(handle), name=name)
