@@ -25,6 +25,14 @@ def test_uploading_a_photo_shows_results(live_server, page, catalogue, tmp_path)
     assert page.is_visible("#preview")
 
 
+def test_the_photo_preview_and_slider_stay_hidden_until_they_mean_something(live_server, page, tmp_path):
+    page.goto(live_server.url)
+    page.fill("#id_text", "yellow lamp")
+
+    assert page.is_hidden("#preview")
+    assert page.is_hidden("#id_weight")
+
+
 def test_typing_text_shows_results(live_server, page, catalogue):
     page.goto(live_server.url)
     page.fill("#id_text", "yellow lamp")
