@@ -1,20 +1,8 @@
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
-from django.db.models import QuerySet
 from django.utils import timezone
-from pgvector.django import CosineDistance
 
-from catalog.models import ImportJob, Product
-
-
-def products_nearest(*, vector: Sequence[float], k: int, queryset: QuerySet[Product] | None = None) -> QuerySet[Product]:
-    """The k products closest to `vector` by cosine distance, nearest first, with `.distance`.
-
-    Ordered by the distance alone: a second ORDER BY key stops pgvector from using the
-    HNSW index and silently turns the query into an exact scan.
-    """
-    base = Product.objects.all() if queryset is None else queryset
-    return base.annotate(distance=CosineDistance("embedding", vector)).order_by("distance")[:k]
+from catalog.models import ImportJob
 
 
 # A cell starting with one of these is run as a formula by spreadsheet programs (OWASP "CSV injection").

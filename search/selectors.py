@@ -50,6 +50,20 @@ def _filtered(*, filters: SearchFilters, model_id: str, exclude_id: int | None):
     return queryset
 
 
+def products_nearest_sql(
+    *, vector: np.ndarray, limit: int, filters: SearchFilters, model_id: str, exclude_id: int | None = None
+) -> tuple[str, tuple]:
+    """The ANN query: ordered by the cosine distance alone, so PostgreSQL walks the HNSW index."""
+    inner = (
+        _filtered(filters=filters, model_id=model_id, exclude_id=exclude_id)
+        # Parsing 24 stored 512-d vectors back into Python cost 10x the index scan (measured).
+        .defer("embedding", "description")
+        .annotate(distance=CosineDistance("embedding", HalfVector(vector)))
+        .order_by("distance")[:limit]
+    )
+    return inner.query.sql_with_params()
+
+
 def products_nearest_page(
     *,
     vector: np.ndarray,
@@ -62,33 +76,29 @@ def products_nearest_page(
 ) -> tuple[list[Product], bool]:
     """Products offset..offset+k nearest to `vector` (nearest first), and whether more follow.
 
-    The inner query orders by the distance alone so PostgreSQL walks the HNSW index.
     With an iterative scan (pgvector 0.8) the index keeps yielding candidates until
     enough rows pass the filters, instead of stopping after ef_search of them and
     returning too few; `relaxed_order` lets those later candidates come slightly out of
     order, so the outer query sorts the few rows exactly. Two statements in one
     transaction: the settings are SET LOCAL, gone when it ends.
     """
-    limit = offset + k + 1
-    inner = (
-        _filtered(filters=filters, model_id=model_id, exclude_id=exclude_id)
-        # Parsing 24 stored 512-d vectors back into Python cost 10x the index scan (measured).
-        .defer("embedding", "description")
-        .annotate(distance=CosineDistance("embedding", HalfVector(vector)))
-        .order_by("distance")[:limit]
-    )
-    sql, params = inner.query.sql_with_params()
+    sql, params = products_nearest_sql(vector=vector, limit=offset + k + 1, filters=filters, model_id=model_id, exclude_id=exclude_id)
     # No savepoint inside an outer transaction: the two SET LOCAL values are the same for every
     # search, so outliving this block until the outer transaction ends changes nothing.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('hnsw.ef_search', %s, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)",
-            [str(ef_search or settings.SEARCH_HNSW_EF_SEARCH)],
-        )
+        search_settings_apply(cursor=cursor, ef_search=ef_search or settings.SEARCH_HNSW_EF_SEARCH)
         rows = list(Product.objects.raw(f"SELECT * FROM ({sql}) AS nearest ORDER BY distance OFFSET %s", [*params, offset]))
     for product in rows:
         product.score = 1.0 - product.distance
     return rows[:k], len(rows) > k
+
+
+def search_settings_apply(*, cursor, ef_search: int) -> None:
+    """SET LOCAL the HNSW search settings for the rest of the current transaction."""
+    cursor.execute(
+        "SELECT set_config('hnsw.ef_search', %s, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)",
+        [str(ef_search)],
+    )
 
 
 def search_categories() -> list[str]:
