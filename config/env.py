@@ -41,27 +41,22 @@ def env_bool(name: str, *, default: bool) -> bool:
 
 
 def env_int(name: str, *, default: int, minimum: int | None = None, maximum: int | None = None) -> int:
-    value = _raw(name)
-    if value is None or value == "":
-        number = default
-    else:
-        try:
-            number = int(value)
-        except ValueError:
-            raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
-    _check_range(name, number, minimum, maximum)
-    return number
+    return _env_number(name, default=default, minimum=minimum, maximum=maximum, parse=int, kind="an integer")
 
 
 def env_float(name: str, *, default: float, minimum: float | None = None, maximum: float | None = None) -> float:
+    return _env_number(name, default=default, minimum=minimum, maximum=maximum, parse=float, kind="a number")
+
+
+def _env_number(name: str, *, default, minimum, maximum, parse, kind: str):
     value = _raw(name)
     if value is None or value == "":
         number = default
     else:
         try:
-            number = float(value)
+            number = parse(value)
         except ValueError:
-            raise ImproperlyConfigured(f"{name} must be a number, got {value!r}") from None
+            raise ImproperlyConfigured(f"{name} must be {kind}, got {value!r}") from None
     _check_range(name, number, minimum, maximum)
     return number
 
