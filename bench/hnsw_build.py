@@ -20,6 +20,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench.guard import bench_database_check  # noqa: E402
+
+bench_database_check(expected="lookalike_bench_hnsw")
+
 import numpy as np  # noqa: E402
 from django.db import connection  # noqa: E402
 

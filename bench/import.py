@@ -31,6 +31,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench.guard import bench_database_check  # noqa: E402
+
 from django.conf import settings  # noqa: E402
 from django.core.files.base import ContentFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -84,6 +86,7 @@ def main() -> None:
     parser.add_argument("--raw-n", type=int, default=128, help="images for the raw encoder measurement")
     args = parser.parse_args()
     batch_size = settings.EMBEDDINGS_BATCH_SIZE
+    bench_database_check(expected="lookalike_bench")
     call_command("migrate", verbosity=0)
     Product.objects.all().delete()
     ImportJob.objects.all().delete()

@@ -30,6 +30,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench.guard import bench_database_check  # noqa: E402
+
 import numpy as np  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -126,6 +128,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=5000, help="catalogue size (12 x 11 category-colour pairs: under ~1,500 there are fewer than 10 relevant items a query)")
     parser.add_argument("--queries", type=int, default=200, help="queries of each kind")
     args = parser.parse_args()
+    bench_database_check(expected="lookalike_quality")
     call_command("migrate", verbosity=0)
     encoder = encoder_get()
     started = time.perf_counter()

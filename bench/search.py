@@ -133,6 +133,9 @@ def main() -> None:
     from search.query import query_parse
 
     global _ID_OFFSET
+    from bench.guard import bench_database_check
+
+    bench_database_check(expected="lookalike_bench")
     call_command("migrate", verbosity=0)
     encoder = encoder_get()
     encoder.load()

@@ -22,7 +22,9 @@ class ProductAdmin(admin.ModelAdmin):
     list_display_links = ["thumbnail", "sku"]
     list_filter = ["category", "brand", "embedding_model"]
     search_fields = ["sku", "title", "brand"]
-    readonly_fields = ["image_sha256", "embedding_model", "embedding_image_sha256", "created_at", "updated_at"]
+    # The image changes through an import, which also stores its sha256 and re-embeds it;
+    # an edit here would leave the vector of the old picture in place.
+    readonly_fields = ["image", "image_sha256", "embedding_model", "embedding_image_sha256", "created_at", "updated_at"]
     exclude = ["embedding"]
     list_per_page = 50
     def get_queryset(self, request):

@@ -4,6 +4,7 @@ Every reader fails with ImproperlyConfigured naming the variable, so a bad deplo
 stops at start-up with a message an operator can act on instead of failing on first use.
 """
 
+import math
 import os
 from collections.abc import Collection
 from urllib.parse import urlsplit
@@ -57,6 +58,8 @@ def _env_number(name: str, *, default, minimum, maximum, parse, kind: str):
             number = parse(value)
         except ValueError:
             raise ImproperlyConfigured(f"{name} must be {kind}, got {value!r}") from None
+        if not math.isfinite(number):
+            raise ImproperlyConfigured(f"{name} must be a finite number, got {value!r}")
     _check_range(name, number, minimum, maximum)
     return number
 

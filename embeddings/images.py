@@ -7,7 +7,6 @@ has been checked.
 """
 
 import io
-import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -31,25 +30,25 @@ def image_load(*, data: bytes, max_pixels: int, max_bytes: int) -> Image.Image:
             message=f"The file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB.",
         )
     too_many_pixels = f"The image has too many pixels; the limit is {max_pixels / 1e6:.0f} megapixels."
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data))
-        except UnidentifiedImageError:
-            raise ImageRejected(code="not_an_image", message="The file is not an image Lookalike can read (JPEG, PNG, GIF, WebP, BMP, TIFF).") from None
-        except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-            raise ImageRejected(code="too_many_pixels", message=too_many_pixels) from None
-        except (OSError, SyntaxError, ValueError) as error:
-            raise ImageRejected(code="corrupt", message=f"The image is truncated or corrupt ({error}).") from None
-        width, height = image.size
-        if width * height > max_pixels:
-            raise ImageRejected(code="too_many_pixels", message=f"The image is {width}x{height} pixels. {too_many_pixels}")
-        try:
-            # Animated images are searched by their first frame.
-            image.seek(0)
-            image.load()
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as error:
-            raise ImageRejected(code="corrupt", message=f"The image is truncated or corrupt ({error}).") from None
+    # No warnings.catch_warnings() here: it swaps process-wide filters and this runs on many
+    # threads. Our pixel limit sits below Pillow's bomb warning; its hard error is caught.
+    try:
+        image = Image.open(io.BytesIO(data))
+    except UnidentifiedImageError:
+        raise ImageRejected(code="not_an_image", message="The file is not an image Lookalike can read (JPEG, PNG, GIF, WebP, BMP, TIFF).") from None
+    except Image.DecompressionBombError:
+        raise ImageRejected(code="too_many_pixels", message=too_many_pixels) from None
+    except (OSError, SyntaxError, ValueError) as error:
+        raise ImageRejected(code="corrupt", message=f"The image is truncated or corrupt ({error}).") from None
+    width, height = image.size
+    if width * height > max_pixels:
+        raise ImageRejected(code="too_many_pixels", message=f"The image is {width}x{height} pixels. {too_many_pixels}")
+    try:
+        # Animated images are searched by their first frame.
+        image.seek(0)
+        image.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise ImageRejected(code="corrupt", message=f"The image is truncated or corrupt ({error}).") from None
     return _image_to_rgb(ImageOps.exif_transpose(image))
 
 

@@ -22,13 +22,13 @@ ANN_SECONDS = Histogram("lookalike_search_ann_seconds", "The nearest-neighbour q
 SEARCH_SECONDS = Histogram("lookalike_search_seconds", "A whole search, server side", buckets=_LATENCY_BUCKETS, registry=REGISTRY)
 
 
-def _total(counter: Counter) -> float:
+def counter_total(counter: Counter) -> float:
     return sum(sample.value for metric in counter.collect() for sample in metric.samples if sample.name.endswith("_total"))
 
 
 def cache_hit_rate() -> float | None:
     """Hits over lookups since the process started; None before the first lookup."""
-    hits, misses = _total(CACHE_HITS), _total(CACHE_MISSES)
+    hits, misses = counter_total(CACHE_HITS), counter_total(CACHE_MISSES)
     return hits / (hits + misses) if hits + misses else None
 
 

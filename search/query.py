@@ -16,6 +16,8 @@ DEFAULT_WEIGHT = 0.5
 MAX_TEXT_CHARS = 1000
 MAX_K = 100
 MAX_PAGE = 50
+# Product.price is NUMERIC(12, 2): a larger bound would overflow in PostgreSQL.
+MAX_PRICE = 10**10
 
 
 class QueryInvalid(ValueError):
@@ -90,6 +92,8 @@ def _price_parse(*, raw: str | Decimal | float | None, name: str) -> Decimal | N
         raise QueryInvalid(code="price_invalid", field=name, message="Prices must be numbers, like 19.99.") from None
     if not price.is_finite() or price < 0:
         raise QueryInvalid(code="price_invalid", field=name, message="Prices must be zero or more.")
+    if price >= MAX_PRICE:
+        raise QueryInvalid(code="price_invalid", field=name, message=f"Prices must be below {MAX_PRICE:,}.")
     return price
 
 
@@ -115,6 +119,9 @@ def query_parse(
         raise QueryInvalid(code="empty_query", field="text", message="Type a description or add a photo to search.")
     if like is not None and (text or photo):
         raise QueryInvalid(code="like_combined", field="like", message="“More like this” searches by the product alone; clear the text and photo.")
+    category = (category or "").strip()
+    if any(not character.isprintable() for character in category):
+        raise QueryInvalid(code="category_invalid", field="category", message="That category name has characters no category has.")
     low = _price_parse(raw=price_min, name="price_min")
     high = _price_parse(raw=price_max, name="price_max")
     if low is not None and high is not None and low > high:
@@ -124,7 +131,7 @@ def query_parse(
         photo=photo or b"",
         like_product_id=like,
         weight=weight_parse(raw=weight),
-        filters=SearchFilters(category=(category or "").strip(), price_min=low, price_max=high),
+        filters=SearchFilters(category=category, price_min=low, price_max=high),
         k=_int_parse(raw=k, name="k", default=default_k, minimum=1, maximum=MAX_K),
         page=_int_parse(raw=page, name="page", default=1, minimum=1, maximum=MAX_PAGE),
         text_clipped=clipped,

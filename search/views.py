@@ -69,10 +69,6 @@ def _histogram_mean_ms(histogram) -> float | None:
     return totals["sum"] / totals["count"] * 1000 if totals["count"] else None
 
 
-def _counter_total(counter) -> int:
-    return int(sum(sample.value for metric in counter.collect() for sample in metric.samples if sample.name.endswith("_total")))
-
-
 @staff_member_required
 @require_GET
 def cache_dashboard(request):
@@ -80,9 +76,9 @@ def cache_dashboard(request):
         request,
         "search/dashboard.html",
         {
-            "hits": _counter_total(metrics.CACHE_HITS),
-            "misses": _counter_total(metrics.CACHE_MISSES),
-            "errors": _counter_total(metrics.CACHE_ERRORS),
+            "hits": int(metrics.counter_total(metrics.CACHE_HITS)),
+            "misses": int(metrics.counter_total(metrics.CACHE_MISSES)),
+            "errors": int(metrics.counter_total(metrics.CACHE_ERRORS)),
             "hit_rate": metrics.cache_hit_rate(),
             "cache_read_ms": _histogram_mean_ms(metrics.CACHE_READ_SECONDS),
             "model_call_ms": _histogram_mean_ms(metrics.MODEL_CALL_SECONDS),

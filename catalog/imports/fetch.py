@@ -3,7 +3,7 @@
 import http.client
 import socket
 import time
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from catalog.imports.sources import RowError
 
@@ -15,17 +15,21 @@ _USER_AGENT = "Lookalike-catalogue-import/1"
 def image_fetch(*, url: str, connect_timeout_s: float, read_timeout_s: float, max_bytes: int) -> bytes:
     """The body of `url`, following up to 3 redirects, or RowError with what went wrong."""
     for _ in range(_MAX_REDIRECTS + 1):
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+            path = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), safe="/?&=%:@!$'()*+,;~-._")
+        except ValueError as error:
+            raise RowError(f"image URL {url!r} is not a valid URL ({error}).") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise RowError(f"image URL {url!r} is not an http(s) URL.")
         connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        connection = connection_class(parts.hostname, parts.port, timeout=connect_timeout_s)
+        connection = connection_class(parts.hostname, port, timeout=connect_timeout_s)
         try:
             try:
                 connection.connect()
                 # The connect timeout only covers reaching the server; reads get their own.
                 connection.sock.settimeout(read_timeout_s)
-                path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
                 connection.request("GET", path, headers={"User-Agent": _USER_AGENT, "Accept": "image/*"})
                 response = connection.getresponse()
                 if response.status in (301, 302, 303, 307, 308) and response.getheader("Location"):
@@ -34,9 +38,11 @@ def image_fetch(*, url: str, connect_timeout_s: float, read_timeout_s: float, ma
                 if response.status != 200:
                     raise RowError(f"image URL {url!r} answered HTTP {response.status}.")
                 return _body_read(response, url=url, max_bytes=max_bytes, read_timeout_s=read_timeout_s)
+            except RowError:
+                raise
             except (TimeoutError, socket.timeout):
                 raise RowError(f"image URL {url!r} timed out.") from None
-            except (OSError, http.client.HTTPException) as error:
+            except (OSError, http.client.HTTPException, UnicodeError, ValueError) as error:
                 raise RowError(f"image URL {url!r} could not be fetched ({error}).") from None
         finally:
             connection.close()

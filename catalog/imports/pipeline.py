@@ -74,6 +74,12 @@ def catalog_import(*, job_id: int) -> ImportOutcome:
         except ImportRejected as rejected:
             import_job_fail(job_id=job_id, error=str(rejected))
             return ImportOutcome.RAN
+        except Exception as error:
+            # A job left "importing" would keep its progress bar spinning forever: fail it
+            # with the reason, then let the task error be logged as usual.
+            logger.exception("import job %s failed", job_id)
+            import_job_fail(job_id=job_id, error=f"The import stopped on an unexpected error: {error}")
+            raise
         # Batches may already have finished the job; only a job still importing moves on.
         ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.IMPORTING).update(status=ImportJob.Status.EMBEDDING)
         import_job_progress_add(job_id=job_id)

@@ -59,6 +59,9 @@ def _text(values: dict, name: str, *, required: bool = False, max_length: int | 
     value = str(value).strip()
     if required and not value:
         raise RowError(f"{name} is required.")
+    if "\x00" in value:
+        # PostgreSQL text cannot hold NUL; caught here it fails one row, not the whole import.
+        raise RowError(f"{name} contains a NUL character.")
     if max_length is None:
         model_field = Product._meta.get_field(name)
         max_length = model_field.max_length
@@ -78,10 +81,11 @@ def _price(value) -> Decimal | None:
         raise RowError(f"price {value!r} is not a number.") from None
     if not price.is_finite() or price < 0:
         raise RowError(f"price {value!r} must be zero or more.")
-    if price != price.quantize(_PRICE_PLACES):
-        raise RowError(f"price {value!r} has more than 2 decimal places.")
+    # Size first: quantize() of a huge number raises instead of rounding.
     if price >= _MAX_PRICE:
         raise RowError(f"price {value!r} is too large.")
+    if price != price.quantize(_PRICE_PLACES):
+        raise RowError(f"price {value!r} has more than 2 decimal places.")
     return price.quantize(_PRICE_PLACES)
 
 

@@ -185,3 +185,20 @@ def test_an_abandoned_import_is_re_sent_and_runs(tmp_path):
 
     job.refresh_from_db()
     assert (job.status, job.done) == ("done", 2)
+
+
+def test_an_unexpected_error_fails_the_job_with_its_reason_instead_of_leaving_it_importing(tmp_path, monkeypatch):
+    from catalog.imports import pipeline
+
+    def broken(**kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(pipeline, "_rows_import", broken)
+    path = catalogue_zip(tmp_path / "c.zip", rows=product_rows(count=2))
+
+    with pytest.raises(RuntimeError):
+        _import(path)
+
+    job = ImportJob.objects.get()
+    assert (job.status, job.error) == ("failed", "The import stopped on an unexpected error: disk on fire")
+    assert job.finished_at is not None

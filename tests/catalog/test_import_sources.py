@@ -193,3 +193,16 @@ def test_a_corrupt_zip_is_rejected(tmp_path):
 
     with pytest.raises(ImportRejected, match="^The ZIP archive is corrupt \\(Bad CRC-32 for file 'products.csv'\\).$"):
         import_source_open(path=path, name="c.zip", limits=LIMITS)
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"sku": "A", "title": "t", "price": "1e40"}, "price '1e40' is too large."),
+        ({"sku": "A", "title": "bad\x00title"}, "title contains a NUL character."),
+        ({"sku": "A\x00", "title": "t"}, "sku contains a NUL character."),
+    ],
+)
+def test_values_that_would_break_the_database_fail_their_row(values, message):
+    with pytest.raises(RowError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        product_row_parse(line=2, values=values)

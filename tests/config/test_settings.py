@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
         (lambda: env_int("LOOKALIKE_X", default=1), "ten", "LOOKALIKE_X must be an integer, got 'ten'"),
         (lambda: env_int("LOOKALIKE_X", default=1, minimum=1), "0", "LOOKALIKE_X must be at least 1, got 0"),
         (lambda: env_float("LOOKALIKE_X", default=1.0, maximum=5), "9", "LOOKALIKE_X must be at most 5, got 9.0"),
+        (lambda: env_float("LOOKALIKE_X", default=1.0, minimum=0), "nan", "LOOKALIKE_X must be a finite number, got 'nan'"),
         (lambda: env_bool("LOOKALIKE_X", default=False), "maybe", "LOOKALIKE_X must be a boolean"),
         (lambda: env_choice("LOOKALIKE_X", default="a", choices={"a", "b"}), "c", "LOOKALIKE_X must be one of a, b; got 'c'"),
         (lambda: env_url("LOOKALIKE_X", schemes={"redis"}), "http://x", "LOOKALIKE_X must be a URL with scheme redis"),

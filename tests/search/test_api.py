@@ -77,3 +77,11 @@ def test_the_openapi_schema_documents_the_search_endpoint(client):
     operation = schema["paths"]["/api/search"]["post"]
     assert set(operation["responses"]) == {"200", "400"}
     assert "multipart/form-data" in operation["requestBody"]["content"]
+
+
+def test_filters_postgresql_cannot_store_are_a_400_not_a_500(client):
+    for field, value in (("category", "mug\x00"), ("price_min", "1e999999")):
+        response = client.post("/api/search", {"text": "lamp", field: value})
+
+        assert response.status_code == 400
+        assert response.json()["field"] == field

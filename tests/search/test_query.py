@@ -53,6 +53,8 @@ def test_query_parse_reads_filters_and_paging():
         ({"price_max": "cheap"}, "price_invalid"),
         ({"k": "0"}, "k_out_of_range"),
         ({"page": "x"}, "page_invalid"),
+        ({"price_min": "1e999999"}, "price_invalid"),
+        ({"category": "mug\x00"}, "category_invalid"),
     ],
 )
 def test_query_parse_rejects_bad_filters(values, code):
