@@ -29,7 +29,8 @@ from embeddings.services import embedding_batches_queue
 logger = logging.getLogger(__name__)
 
 # Rows per upsert transaction: big enough that per-transaction cost vanishes (about 40 ms
-# for 256 rows here), small enough that embedding starts while the rest is imported.
+# for 256 rows here), small enough that each chunk's embedding batches are queued early (a
+# second worker process, or a worker with --concurrency 2, starts them during the import).
 IMPORT_CHUNK_ROWS = 256
 # Namespace for the import's session advisory lock (the second key is the job id).
 _ADVISORY_LOCK_CLASS = 0x1A3F
@@ -226,6 +227,10 @@ def _chunk_upsert(*, job_id: int, rows: list[tuple[ProductRow, StoredImage | Non
                 continue
             for name in changed:
                 setattr(product, name, values[name])
+            if "image_sha256" in changed and not product.image_sha256:
+                # The picture is gone: its vector would keep matching searches by it.
+                product.embedding, product.embedding_model, product.embedding_image_sha256 = None, "", ""
+                changed += ["embedding", "embedding_model", "embedding_image_sha256"]
             product.updated_at = now
             changed_fields.update(changed)
             to_update.append(product)

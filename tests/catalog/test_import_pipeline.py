@@ -75,6 +75,19 @@ def test_a_changed_image_is_re_embedded_and_a_changed_title_is_not(tmp_path):
     assert Product.objects.get(sku="SKU-00000").title == "Renamed"
 
 
+def test_a_reimport_without_an_image_drops_the_old_vector(tmp_path):
+    rows = product_rows(count=2)
+    _import(catalogue_zip(tmp_path / "a.zip", rows=rows))
+    rows[0]["image"] = ""
+
+    job = _import(catalogue_zip(tmp_path / "b.zip", rows=rows))
+
+    assert (job.status, job.updated, job.unchanged) == ("done", 1, 1)
+    gone = Product.objects.get(sku="SKU-00000")
+    assert (gone.embedding, gone.embedding_model, gone.image_sha256) == (None, "", "")
+    assert Product.objects.get(sku="SKU-00001").embedding is not None
+
+
 def test_bad_rows_fail_alone_with_their_row_number_and_reason(tmp_path):
     rows = product_rows(count=6)
     images = {row["image"]: image_bytes(seed=n) for n, row in enumerate(rows)}
