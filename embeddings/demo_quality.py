@@ -1,6 +1,8 @@
 """Retrieval quality of a demo model on a generated catalogue (exact cosine search).
 
-Pure numpy/torch, no Django; `bench/quality.py` reuses these functions. All figures
+Pure numpy/torch, no Django: the model alone, exact search, as used while training (the
+model card's figures). `bench/quality.py` measures the same things through the app's
+search path instead (cache, HNSW), with the slider's weight convention. All figures
 use seeds disjoint from training (render seeds in EVAL_RENDER_SEEDS, products from
 `catalog_seed`), so they measure generalisation to unseen renderings.
 """
