@@ -26,15 +26,12 @@ bench_database_check(expected="lookalike_bench_hnsw")
 
 import numpy as np  # noqa: E402
 from django.db import connection  # noqa: E402
+from pgvector import HalfVector  # noqa: E402
 
 from bench.synthetic import DIMENSIONS, clustered_vectors  # noqa: E402
 
 PARAMETERS = ((16, 64), (16, 128), (32, 64))
 EF_SEARCH = 40
-
-
-def _literal(vector: np.ndarray) -> str:
-    return "[" + ",".join(f"{value:.5f}" for value in vector) + "]"
 
 
 def main() -> None:
@@ -50,10 +47,10 @@ def main() -> None:
         cursor.execute(f"CREATE TABLE bench_items (id bigint PRIMARY KEY, embedding halfvec({DIMENSIONS}))")
         with cursor.copy("COPY bench_items (id, embedding) FROM STDIN") as copy:
             for row_id, vector in enumerate(data):
-                copy.write_row((row_id, _literal(vector)))
+                copy.write_row((row_id, HalfVector(vector).to_text()))
         exact = []
         for query in queries:
-            cursor.execute("SELECT id FROM bench_items ORDER BY embedding <=> %s::halfvec LIMIT 10", [_literal(query)])
+            cursor.execute("SELECT id FROM bench_items ORDER BY embedding <=> %s::halfvec LIMIT 10", [HalfVector(query).to_text()])
             exact.append({row[0] for row in cursor.fetchall()})
         print(f"{args.n} clustered {DIMENSIONS}-d halfvec rows, {args.queries} queries, ef_search {EF_SEARCH}")
         print(f"{'m':>4}{'ef_construction':>17}{'build s':>10}{'index MB':>10}{'recall@10':>11}")
@@ -70,7 +67,7 @@ def main() -> None:
             hits = 0
             cursor.execute(f"SET hnsw.ef_search = {EF_SEARCH}")
             for query, truth in zip(queries, exact, strict=True):
-                cursor.execute("SELECT id FROM bench_items ORDER BY embedding <=> %s::halfvec LIMIT 10", [_literal(query)])
+                cursor.execute("SELECT id FROM bench_items ORDER BY embedding <=> %s::halfvec LIMIT 10", [HalfVector(query).to_text()])
                 hits += len(truth & {row[0] for row in cursor.fetchall()})
             print(f"{m:>4}{ef_construction:>17}{build_s:>10.1f}{size_mb:>10.1f}{hits / (10 * len(queries)):>11.3f}")
         cursor.execute("DROP TABLE bench_items")
